@@ -1,0 +1,5 @@
+import sys
+
+from leadscout_es.cli import main
+
+sys.exit(main())

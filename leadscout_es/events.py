@@ -1,0 +1,230 @@
+"""Events: past-tense facts, one msgspec struct each, in one tagged union.
+
+Stable rules (docs/log-format.md "Evolving events"):
+
+- Every event has an explicit snake_case ``tag`` that never changes; module paths and class
+  names are not part of the format, so code can be renamed freely.
+- Structs are encoded ``array_like`` (fields by position). New fields are only ever added
+  at the END of a struct and always have a default, so old logs keep decoding.
+- Fields are never removed, reordered or retyped; a retired field keeps its slot.
+- An unknown tag is refused (:class:`~leadscout_es.errors.UnknownEvent`), never skipped:
+  a newer log read by an older build must not be silently misread.
+
+A log record holds one or more events encoded together as a msgpack array; the batch of
+row outcomes is one record, the ``batch_committed`` marker that covers it another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+
+from leadscout_es.errors import LogCorrupt, UnknownEvent
+
+
+class _Event(msgspec.Struct, array_like=True, frozen=True, tag_field="t"):
+    pass
+
+
+class JobStarted(_Event, tag="job_started"):
+    job_id: str
+    at: str
+    input_path: str
+    input_size: int
+    input_sha256: str
+    input_format: str
+    sheet: str | None
+    columns: list[str]
+    name_column: str
+    province_column: str | None
+    batch_size: int
+    settings: dict[str, Any]
+    classifier_version: str
+    encoding: str = ""
+    knowledge_seq: int = -1
+
+
+class JobResumed(_Event, tag="job_resumed"):
+    at: str
+    from_row: int
+    epoch: int
+    pid: int
+
+
+class RowClassified(_Event, tag="row_classified"):
+    """A row with an outcome from the cascade: status ``ok`` or ``abstained``."""
+
+    source_row: int
+    status: str
+    method: str
+    label: str
+    confidence: float
+    evidence: str
+    provider: str = ""
+    reason: str = ""
+
+
+class RowRejected(_Event, tag="row_rejected"):
+    """The row's input can't be classified (blank or junk name, ragged line, ...)."""
+
+    source_row: int
+    reason: str
+
+
+class RowFailed(_Event, tag="row_failed"):
+    """Classification was attempted and failed (e.g. every provider errored)."""
+
+    source_row: int
+    reason: str
+    attempt: int = 1
+
+
+class BatchCommitted(_Event, tag="batch_committed"):
+    """Covers every row event of rows ``first_row .. next_row - 1`` written before it."""
+
+    first_row: int
+    next_row: int
+    position: int = -1
+    at: str = ""
+
+
+class LlmRequested(_Event, tag="llm_requested"):
+    key: str
+    provider: str
+    model: str
+    names: list[str]
+    reserved_usd: float = 0.0
+    at: str = ""
+
+
+class LlmCompleted(_Event, tag="llm_completed"):
+    key: str
+    provider: str
+    model: str
+    answer: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    at: str = ""
+
+
+class LlmFailed(_Event, tag="llm_failed"):
+    key: str
+    provider: str
+    model: str
+    error: str
+    retryable: bool
+    at: str = ""
+
+
+class RuleLearned(_Event, tag="rule_learned"):
+    token: str
+    position: str  # "surname" | "given"
+    label: str
+    support: int
+    precision: float
+    provenance: str
+    at: str = ""
+
+
+class LabelConfirmed(_Event, tag="label_confirmed"):
+    name: str
+    label: str
+    source: str
+    at: str = ""
+
+
+class JobInterrupted(_Event, tag="job_interrupted"):
+    at: str
+    signal: str
+    next_row: int
+
+
+class JobCompleted(_Event, tag="job_completed"):
+    at: str
+    rows_total: int
+
+
+class JobCancelled(_Event, tag="job_cancelled"):
+    at: str
+    reason: str = ""
+
+
+class JobFailed(_Event, tag="job_failed"):
+    at: str
+    error: str
+
+
+Event = (
+    JobStarted
+    | JobResumed
+    | RowClassified
+    | RowRejected
+    | RowFailed
+    | BatchCommitted
+    | LlmRequested
+    | LlmCompleted
+    | LlmFailed
+    | RuleLearned
+    | LabelConfirmed
+    | JobInterrupted
+    | JobCompleted
+    | JobCancelled
+    | JobFailed
+)
+
+EVENT_TYPES: tuple[type[_Event], ...] = (
+    JobStarted,
+    JobResumed,
+    RowClassified,
+    RowRejected,
+    RowFailed,
+    BatchCommitted,
+    LlmRequested,
+    LlmCompleted,
+    LlmFailed,
+    RuleLearned,
+    LabelConfirmed,
+    JobInterrupted,
+    JobCompleted,
+    JobCancelled,
+    JobFailed,
+)
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(list[Event])
+_raw_decoder = msgspec.msgpack.Decoder(list[tuple[str, msgspec.Raw]])
+_KNOWN_TAGS = frozenset(t.__struct_config__.tag for t in EVENT_TYPES)
+
+
+def encode_record(events: Sequence[Event]) -> bytes:
+    """Encode events as one log record payload."""
+    return _encoder.encode(events)
+
+
+def decode_record(payload: bytes | memoryview, *, seq: int = -1) -> list[Event]:
+    """Decode one record payload; unknown tags and malformed payloads are refused."""
+    try:
+        return _decoder.decode(payload)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        _explain(payload, seq, exc)
+        raise  # pragma: no cover - _explain always raises
+
+
+def _explain(payload: bytes | memoryview, seq: int, exc: Exception) -> None:
+    try:
+        tags = [tag for tag, _rest in _raw_decoder.decode(payload)]
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        tags = []
+    unknown = [t for t in tags if t not in _KNOWN_TAGS]
+    if unknown:
+        raise UnknownEvent(
+            f"log record {seq} has an event type this version does not know: {unknown[0]!r}",
+            "upgrade leadscout-es to a version that wrote this log",
+        ) from exc
+    raise LogCorrupt(
+        f"log record {seq} does not decode: {exc}",
+        "the record passed its checksum but is not a valid event; report this as a bug",
+    ) from exc
