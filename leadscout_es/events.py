@@ -195,7 +195,6 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(list[Event])
-_raw_decoder = msgspec.msgpack.Decoder(list[tuple[str, msgspec.Raw]])
 _KNOWN_TAGS = frozenset(t.__struct_config__.tag for t in EVENT_TYPES)
 
 
@@ -215,8 +214,9 @@ def decode_record(payload: bytes | memoryview, *, seq: int = -1) -> list[Event]:
 
 def _explain(payload: bytes | memoryview, seq: int, exc: Exception) -> None:
     try:
-        tags = [tag for tag, _rest in _raw_decoder.decode(payload)]
-    except (msgspec.ValidationError, msgspec.DecodeError):
+        raw = msgspec.msgpack.decode(payload)
+        tags = [item[0] for item in raw if isinstance(item, list) and item]
+    except (msgspec.DecodeError, TypeError):
         tags = []
     unknown = [t for t in tags if t not in _KNOWN_TAGS]
     if unknown:
