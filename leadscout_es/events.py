@@ -28,7 +28,7 @@ class _Event(msgspec.Struct, array_like=True, frozen=True, tag_field="t"):
     pass
 
 
-class JobStarted(_Event, tag="job_started"):
+class JobStarted(_Event, tag="job_started", frozen=True):
     job_id: str
     at: str
     input_path: str
@@ -46,14 +46,14 @@ class JobStarted(_Event, tag="job_started"):
     knowledge_seq: int = -1
 
 
-class JobResumed(_Event, tag="job_resumed"):
+class JobResumed(_Event, tag="job_resumed", frozen=True):
     at: str
     from_row: int
     epoch: int
     pid: int
 
 
-class RowClassified(_Event, tag="row_classified"):
+class RowClassified(_Event, tag="row_classified", frozen=True):
     """A row with an outcome from the cascade: status ``ok`` or ``abstained``."""
 
     source_row: int
@@ -66,14 +66,14 @@ class RowClassified(_Event, tag="row_classified"):
     reason: str = ""
 
 
-class RowRejected(_Event, tag="row_rejected"):
+class RowRejected(_Event, tag="row_rejected", frozen=True):
     """The row's input can't be classified (blank or junk name, ragged line, ...)."""
 
     source_row: int
     reason: str
 
 
-class RowFailed(_Event, tag="row_failed"):
+class RowFailed(_Event, tag="row_failed", frozen=True):
     """Classification was attempted and failed (e.g. every provider errored)."""
 
     source_row: int
@@ -81,7 +81,7 @@ class RowFailed(_Event, tag="row_failed"):
     attempt: int = 1
 
 
-class BatchCommitted(_Event, tag="batch_committed"):
+class BatchCommitted(_Event, tag="batch_committed", frozen=True):
     """Covers every row event of rows ``first_row .. next_row - 1`` written before it."""
 
     first_row: int
@@ -90,7 +90,7 @@ class BatchCommitted(_Event, tag="batch_committed"):
     at: str = ""
 
 
-class LlmRequested(_Event, tag="llm_requested"):
+class LlmRequested(_Event, tag="llm_requested", frozen=True):
     key: str
     provider: str
     model: str
@@ -99,7 +99,7 @@ class LlmRequested(_Event, tag="llm_requested"):
     at: str = ""
 
 
-class LlmCompleted(_Event, tag="llm_completed"):
+class LlmCompleted(_Event, tag="llm_completed", frozen=True):
     key: str
     provider: str
     model: str
@@ -110,7 +110,7 @@ class LlmCompleted(_Event, tag="llm_completed"):
     at: str = ""
 
 
-class LlmFailed(_Event, tag="llm_failed"):
+class LlmFailed(_Event, tag="llm_failed", frozen=True):
     key: str
     provider: str
     model: str
@@ -119,7 +119,7 @@ class LlmFailed(_Event, tag="llm_failed"):
     at: str = ""
 
 
-class RuleLearned(_Event, tag="rule_learned"):
+class RuleLearned(_Event, tag="rule_learned", frozen=True):
     token: str
     position: str  # "surname" | "given"
     label: str
@@ -129,30 +129,30 @@ class RuleLearned(_Event, tag="rule_learned"):
     at: str = ""
 
 
-class LabelConfirmed(_Event, tag="label_confirmed"):
+class LabelConfirmed(_Event, tag="label_confirmed", frozen=True):
     name: str
     label: str
     source: str
     at: str = ""
 
 
-class JobInterrupted(_Event, tag="job_interrupted"):
+class JobInterrupted(_Event, tag="job_interrupted", frozen=True):
     at: str
     signal: str
     next_row: int
 
 
-class JobCompleted(_Event, tag="job_completed"):
+class JobCompleted(_Event, tag="job_completed", frozen=True):
     at: str
     rows_total: int
 
 
-class JobCancelled(_Event, tag="job_cancelled"):
+class JobCancelled(_Event, tag="job_cancelled", frozen=True):
     at: str
     reason: str = ""
 
 
-class JobFailed(_Event, tag="job_failed"):
+class JobFailed(_Event, tag="job_failed", frozen=True):
     at: str
     error: str
 

@@ -115,7 +115,7 @@ def iter_records(log_dir: Path, scan: LogScan | None = None) -> Iterator[tuple[i
         if header.epoch < scan.last_epoch:
             raise _corrupt(path, 0, f"writer epoch {header.epoch} after epoch {scan.last_epoch}")
         scan.last_epoch = header.epoch
-        payloads, end, damage = iter_frames(data, HEADER_SIZE)
+        payloads, _end, damage = iter_frames(data, HEADER_SIZE)
         if damage is not None:
             _classify_damage(path, data, damage, is_last, scan)
         seq = header.first_seq
