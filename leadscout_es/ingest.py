@@ -128,6 +128,9 @@ class _Run:
 
     def __init__(self, home: Path, opts: IngestOptions, progress: ProgressSink, stop: StopFlag):
         self.home, self.opts, self.progress, self.stop = home, opts, progress, stop
+        self._rows_known: int | None = None
+        self._input_size = 0
+        self._source_format = ""
 
     def execute(self) -> IngestResult:
         opts = self.opts
@@ -263,7 +266,9 @@ class _Run:
             writer.append(encode_record([first]))
             writer.sync()
             apply(state, first)
-            self.progress.start(getattr(source, "row_count", None), state.rows_done)
+            self._rows_known = getattr(source, "row_count", None)
+            self._input_size, self._source_format = size, source.format
+            self.progress.start(self._rows_known, state.rows_done)
             batches = source.iter_batches(state.next_row, opts.batch_size, state.position)
             self._loop(batches, writer, state, classifier, name_idx, province_idx)
             if self.stop:
@@ -293,6 +298,14 @@ class _Run:
         except LeadScoutError:
             pass
 
+    def _estimate_total(self, batch: Batch, next_row: int) -> int | None:
+        """Rows in the input, extrapolated from the byte position (CSV) when not known."""
+        if self._rows_known is not None:
+            return self._rows_known
+        if self._input_size > 0 and 0 < batch.position <= self._input_size and self._source_format == "csv":
+            return max(next_row, round(next_row * self._input_size / batch.position))
+        return None
+
     def _loop(
         self,
         batches: Iterator[Batch],
@@ -313,7 +326,9 @@ class _Run:
             writer.flush()
             faults.kill_point("after_commit")
             apply_batch(state, events, marker)
-            self.progress.update(state.rows_done, state.llm_calls, state.cost_usd)
+            self.progress.update(
+                state.rows_done, state.llm_calls, state.cost_usd, self._estimate_total(batch, next_row)
+            )
             if self.stop:
                 break
             writer.maybe_roll()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import Protocol
 
 from rich.console import Console
@@ -19,7 +20,9 @@ from rich.progress import (
 
 class ProgressSink(Protocol):
     def start(self, total: int | None, done: int) -> None: ...
-    def update(self, done: int, llm_calls: int, cost_usd: float) -> None: ...
+    def update(
+        self, done: int, llm_calls: int, cost_usd: float, total: int | None = None
+    ) -> None: ...
     def stop(self) -> None: ...
 
 
@@ -27,7 +30,9 @@ class NullProgress:
     def start(self, total: int | None, done: int) -> None:
         pass
 
-    def update(self, done: int, llm_calls: int, cost_usd: float) -> None:
+    def update(
+        self, done: int, llm_calls: int, cost_usd: float, total: int | None = None
+    ) -> None:
         pass
 
     def stop(self) -> None:
@@ -50,20 +55,28 @@ class BarProgress:
             transient=False,
         )
         self._task: TaskID | None = None
+        self._t0 = 0.0
+        self._done0 = 0
 
     def start(self, total: int | None, done: int) -> None:
         self._progress.start()
+        self._t0, self._done0 = time.monotonic(), done
         self._task = self._progress.add_task(
             "ingest", total=total, completed=done, rate="-", calls=0, cost="0.00"
         )
 
-    def update(self, done: int, llm_calls: int, cost_usd: float) -> None:
+    def update(
+        self, done: int, llm_calls: int, cost_usd: float, total: int | None = None
+    ) -> None:
+        """``total`` refines the row total when the source only knows it approximately."""
         if self._task is None:
             return
         task = self._progress.tasks[0]
-        speed = task.speed
+        elapsed = time.monotonic() - self._t0
+        speed = (done - self._done0) / elapsed if elapsed > 0 else 0.0
         self._progress.update(
             self._task,
+            total=total if total is not None else task.total,
             completed=done,
             rate=f"{speed:,.0f}" if speed else "-",
             calls=llm_calls,
