@@ -25,10 +25,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, Any
 
 from leadscout_es.projections.base import (
     CLASSIFICATION_COLUMNS,
@@ -36,6 +33,9 @@ from leadscout_es.projections.base import (
     ViewProjector,
     ViewRow,
 )
+
+if TYPE_CHECKING:  # pyarrow costs ~50 MB of RSS to import: only Parquet views load it
+    import pyarrow as pa
 
 
 def format_confidence(value: float | None) -> str:
@@ -74,6 +74,8 @@ class CsvProjector(ViewProjector):
 
 def parquet_schema(columns: list[str], n_input: int) -> pa.Schema:
     """The Parquet schema of a view with these (already disambiguated) column names."""
+    import pyarrow as pa
+
     types: dict[str, pa.DataType] = {
         "source_row": pa.int64(),
         "ethnicity_confidence": pa.float64(),
@@ -105,6 +107,9 @@ class ParquetProjector(ViewProjector):
         chunks: Iterator[list[ViewRow]],
         job: dict[str, Any],
     ) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         schema = parquet_schema(columns, n_input)
         limit = self.row_group_rows
         pending: list[pa.RecordBatch] = []
@@ -130,6 +135,8 @@ class ParquetProjector(ViewProjector):
 
 
 def _record_batch(chunk: list[ViewRow], schema: pa.Schema) -> pa.RecordBatch:
+    import pyarrow as pa
+
     arrays = [
         pa.array(values, type=field.type)
         for values, field in zip(zip(*chunk, strict=True), schema, strict=True)
