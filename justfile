@@ -32,5 +32,5 @@ crash-campaign: setup
 
 # classify the bundled sample and write every view
 demo: setup
-    {{venv}}/bin/leadscout-es --home .leadscout-demo ingest data/sample_leads.xlsx --fresh
-    for fmt in csv parquet sqlite xlsx; do {{venv}}/bin/leadscout-es --home .leadscout-demo project sample-leads-demo --to $fmt 2>/dev/null || true; done
+    {{venv}}/bin/leadscout-es --home .leadscout-demo ingest data/sample_leads.xlsx --job-id sample-demo --fresh
+    for fmt in csv parquet sqlite xlsx; do {{venv}}/bin/leadscout-es --home .leadscout-demo project sample-demo --to $fmt; done
