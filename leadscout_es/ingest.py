@@ -27,6 +27,7 @@ from leadscout_es.errors import (
     LeadScoutError,
     UsageError,
 )
+from leadscout_es.escalation import Escalator
 from leadscout_es.events import (
     BatchCommitted,
     Event,
@@ -314,9 +315,10 @@ class _Run:
         classifier: Classifier,
         name_idx: int,
         province_idx: int,
+        escalator: Escalator | None = None,
     ) -> None:
         for batch in batches:
-            events = _classify(batch, classifier, name_idx, province_idx)
+            events = _classify(batch, classifier, name_idx, province_idx, escalator)
             writer.append(encode_record(events))
             writer.sync()
             faults.kill_point("after_fsync_before_commit")
@@ -335,13 +337,19 @@ class _Run:
 
 
 def _classify(
-    batch: Batch, classifier: Classifier, name_idx: int, province_idx: int
+    batch: Batch,
+    classifier: Classifier,
+    name_idx: int,
+    province_idx: int,
+    escalator: Escalator | None = None,
 ) -> list[RowEvent]:
     rows = batch.rows
     names = [row[name_idx] for row in rows]
     provinces = [row[province_idx] for row in rows] if province_idx >= 0 else None
     outcomes = classifier.classify_batch(names, provinces)
     rejects = batch.rejects
+    if escalator is not None:
+        outcomes = escalator.escalate(names, outcomes, frozenset(rejects))
     first = batch.first_row
     events: list[RowEvent] = []
     for i, out in enumerate(outcomes):
