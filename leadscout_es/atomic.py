@@ -109,6 +109,7 @@ def atomic_write_path(final: Path | str, *, kill_site: str | None = None) -> Ite
     """
     final = Path(final)
     tmp = temp_path_for(final)
+    remove_stale_temps(final)  # leftovers of writers that were killed mid-write
     try:
         tmp.unlink(missing_ok=True)
         yield tmp

@@ -102,11 +102,14 @@ class StopFlag:
         return restore
 
 
-def _check_input(path: Path) -> tuple[int, str]:
+def _require_file(path: Path) -> None:
     if not path.exists():
         raise InputNotFound(f"input file not found: {path}", "check the path and try again")
     if not path.is_file():
         raise InputError(f"input is not a file: {path}", "pass a .xlsx, .csv or .parquet file")
+
+
+def _fingerprint(path: Path) -> tuple[int, str]:
     try:
         return fingerprint(path)
     except OSError as exc:
@@ -138,21 +141,23 @@ class _Run:
         if opts.batch_size < 1:
             raise UsageError("--batch-size must be at least 1", "the default is 100")
         path = opts.input_path
-        size, sha = _check_input(path)
+        _require_file(path)
         job_id = validate_job_id(opts.job_id) if opts.job_id else job_id_for_input(path)
         paths = JobPaths(self.home, job_id)
-        # Validate the input before touching the job directory, so bad input leaves nothing.
-        source = open_source(path, sheet=opts.sheet)
         try:
-            name_idx = resolve_name_column(source.columns, opts.name_column)
+            paths.log_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(f"creating {paths.dir}", exc) from exc
+        # Lock first: a process that is going to be refused must not hash a large input first.
+        # A job whose input turns out to be unusable keeps an empty log and is not listed.
+        with JobLock(paths.lock).acquire(job_id):
+            size, sha = _fingerprint(path)
+            source = open_source(path, sheet=opts.sheet)
             try:
-                paths.log_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise storage_error(f"creating {paths.dir}", exc) from exc
-            with JobLock(paths.lock).acquire(job_id):
+                name_idx = resolve_name_column(source.columns, opts.name_column)
                 return self._locked(paths, source, name_idx, size, sha)
-        finally:
-            source.close()
+            finally:
+                source.close()
 
     def _locked(
         self, paths: JobPaths, source: Source, name_idx: int, size: int, sha: str
@@ -375,4 +380,9 @@ def run_ingest(
     stop: StopFlag | None = None,
 ) -> IngestResult:
     """Start or resume the job for ``opts.input_path``; see DESIGN.md "Command line"."""
-    return _Run(home, opts, progress or NullProgress(), stop or StopFlag()).execute()
+    return _Run(
+        home,
+        opts,
+        progress if progress is not None else NullProgress(),
+        stop if stop is not None else StopFlag(),
+    ).execute()

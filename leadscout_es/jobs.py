@@ -44,7 +44,8 @@ class JobPaths:
         return self.dir / "job.log"
 
     def exists(self) -> bool:
-        return self.log_dir.is_dir()
+        """A job exists once its log has a segment (a refused bad input leaves none)."""
+        return self.log_dir.is_dir() and any(self.log_dir.glob("*.seg"))
 
 
 def knowledge_log_dir(home: Path) -> Path:
@@ -82,4 +83,4 @@ def list_job_ids(home: Path) -> list[str]:
     root = home / "jobs"
     if not root.is_dir():
         return []
-    return sorted(p.name for p in root.iterdir() if (p / "log").is_dir())
+    return sorted(p.name for p in root.iterdir() if JobPaths(home, p.name).exists())

@@ -11,6 +11,7 @@ import fcntl
 import os
 import socket
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,9 +35,7 @@ class JobLock:
                 f"cannot open the job lock {self.path}: {exc.strerror or exc}",
                 "check that the LeadScout home is writable (see --home)",
             ) from exc
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_exclusive(fd):
             holder = _read_holder(fd)
             os.close(fd)
             raise JobLocked(
@@ -65,6 +64,27 @@ class JobLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _try_exclusive(fd: int) -> bool:
+    """Take the exclusive flock without waiting for a writer, but ride out a reader's probe.
+
+    :func:`lock_holder` (``status``, ``jobs``, ``project``...) holds a shared flock for a few
+    microseconds; a starting writer that hit that instant would be refused, naming the last
+    (possibly dead) holder. A real writer holds the lock for the whole job, so retrying for
+    ~50 ms still refuses "at once" while making a probe collision vanishingly unlikely.
+    """
+    for attempt in range(_PROBE_RETRIES):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if attempt + 1 < _PROBE_RETRIES:
+                time.sleep(0.002)
+    return False
+
+
+_PROBE_RETRIES = 25
 
 
 def _read_holder(fd: int) -> str:

@@ -99,7 +99,7 @@ def iter_records(log_dir: Path, scan: LogScan | None = None) -> Iterator[tuple[i
     scan = scan if scan is not None else LogScan()
     segments = list_segments(log_dir)
     scan.segments = len(segments)
-    expected_seq: int | None = None
+    expected_seq = 0  # the first segment must start at seq 0: a lost first segment is corruption
     for index, path in enumerate(segments):
         is_last = index == len(segments) - 1
         data = _read_file(path)
@@ -109,7 +109,7 @@ def iter_records(log_dir: Path, scan: LogScan | None = None) -> Iterator[tuple[i
             raise _corrupt(path, 0, f"bad segment header ({exc})") from None
         if segment_name(header.first_seq) != path.name:
             raise _corrupt(path, 0, f"header says first seq {header.first_seq}, name disagrees")
-        if expected_seq is not None and header.first_seq != expected_seq:
+        if header.first_seq != expected_seq:
             what = "missing segment" if header.first_seq > expected_seq else "overlapping segment"
             raise _corrupt(path, 0, f"{what}: expected first seq {expected_seq}")
         if header.epoch < scan.last_epoch:

@@ -95,12 +95,19 @@ class SegmentWriter:
             raise self._poisoned
 
     def _check_fence(self) -> None:
-        """Refuse to write if another writer has started a newer segment (stale writer)."""
+        """Refuse to write if another writer has started a newer segment (stale writer), or
+        has replaced our segment file under the same name (our fd then writes to an orphan)."""
         mtime = os.stat(self.log_dir).st_mtime_ns
         if mtime == self._dir_mtime:
             return
         segments = list_segments(self.log_dir)
-        if segments and self._segment is not None and segments[-1].name > self._segment.name:
+        newer = bool(segments) and self._segment is not None and segments[-1].name > self._segment.name
+        if not newer and self._segment is not None:
+            try:
+                newer = os.stat(self._segment).st_ino != os.fstat(self._fd).st_ino
+            except FileNotFoundError:
+                newer = True
+        if newer:
             raise self._poison(
                 StorageError(
                     "another writer has taken over this job's log; stopping without writing",
@@ -123,6 +130,7 @@ class SegmentWriter:
         self._check_usable()
         if not self._pending:
             return
+        self._check_fence()  # the commit marker goes out by flush() alone: fence it too
         data = b"".join(self._pending)
         self._pending.clear()
         count, self._pending_count = self._pending_count, 0
@@ -152,6 +160,16 @@ class SegmentWriter:
     def maybe_roll(self) -> None:
         """Start a new segment if the current one is over the size limit (call after sync)."""
         if self._size >= self.roll_bytes and not self._pending:
+            self._check_usable()
+            self._check_fence()
+            # Seal: the last marker went out by flush() only. Without this fsync a power cut
+            # could lose it while the next segment survives: a gap in a sealed segment, i.e.
+            # a log refused as corrupt instead of a torn tail.
+            try:
+                faults.maybe_fail("fsync")
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise self._poison(storage_error("fsync of the job log", exc)) from exc
             self._open_segment()
 
     def close(self) -> None:
