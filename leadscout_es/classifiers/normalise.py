@@ -340,3 +340,42 @@ def parse_name(raw: str) -> ParsedName | Unusable:
         surname=joined[-1],
         initials=tuple(initials),
     )
+
+
+# --- Fast path ---------------------------------------------------------------------------
+#
+# Most CIPC names are ASCII letters separated by single spaces (``SIPHO DAVID NKOSI``,
+# ``T M MAHLAULE``, ``MR PRAVIN CHETTY``). For those, :func:`parse_name` reduces to: upper-case,
+# split on spaces, drop titles/suffixes, set single letters aside as initials, join particles.
+# :func:`fast_roles` does exactly that and answers ``None`` (use :func:`parse_name`) for
+# anything else: any other character, a company word, a placeholder, ``TRUST`` last, no name
+# token left, too many tokens, too long. ``tests/classifiers/test_speed_invariance.py`` checks
+# it against :func:`parse_name` with hypothesis.
+
+_FAST_NAME_RE = re.compile(r"[A-Z]+(?:['-][A-Z]+)*(?: [A-Z]+(?:['-][A-Z]+)*)*")
+# Tokens that make the fast path give up (the slow path rejects or needs to look closer).
+_FAST_GIVE_UP = frozenset(COMPANY_WORDS | PLACEHOLDERS | {"TRUST"})
+_FAST_DROP = frozenset(TITLES | SUFFIXES)
+_FAST_JOIN = frozenset(SURNAME_PARTICLES | ARABIC_PARTICLES | {"JANSE"})
+
+
+def fast_roles(raw: str) -> tuple[tuple[str, ...], str] | None:
+    """``(given, surname)`` exactly as :func:`parse_name` would give, or None if unsure."""
+    if not raw.isascii() or len(raw) > MAX_NAME_CHARS:
+        return None
+    folded = raw.upper()
+    if _FAST_NAME_RE.fullmatch(folded) is None:
+        return None
+    tokens = folded.split(" ")
+    if not _FAST_GIVE_UP.isdisjoint(tokens) or folded in PLACEHOLDER_PHRASES:
+        return None
+    if _FAST_DROP.isdisjoint(tokens):
+        names = [tok for tok in tokens if len(tok) > 1]
+    else:
+        names = [tok for tok in tokens if len(tok) > 1 and tok not in _FAST_DROP]
+    n = len(names)
+    if n == 0 or n > MAX_TOKENS:
+        return None
+    if not _FAST_JOIN.isdisjoint(names):
+        names = _join_particles(names)
+    return tuple(names[:-1]), names[-1]
