@@ -24,7 +24,7 @@ import msgspec
 from leadscout_es.errors import LogCorrupt, UnknownEvent
 
 
-class _Event(msgspec.Struct, array_like=True, frozen=True, tag_field="t"):
+class _Event(msgspec.Struct, array_like=True, frozen=True, gc=False, tag_field="t"):
     pass
 
 
@@ -108,6 +108,7 @@ class LlmCompleted(_Event, tag="llm_completed", frozen=True):
     output_tokens: int
     cost_usd: float
     at: str = ""
+    names: list[str] = []  # the names sent, in id order (ids are their positions)
 
 
 class LlmFailed(_Event, tag="llm_failed", frozen=True):
