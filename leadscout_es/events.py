@@ -194,8 +194,40 @@ EVENT_TYPES: tuple[type[_Event], ...] = (
     JobFailed,
 )
 
+class RowClassifiedSummary(_Event, tag="row_classified", frozen=True):
+    """A read-only view of ``row_classified`` with only the fields replay counts.
+
+    Decoding skips the explanation strings (trailing array fields are ignored), which makes
+    resuming a large job faster. Never written: the log holds full ``RowClassified`` events.
+    """
+
+    source_row: int
+    status: str
+    method: str
+    label: str
+
+
+SummaryEvent = (
+    JobStarted
+    | JobResumed
+    | RowClassifiedSummary
+    | RowRejected
+    | RowFailed
+    | BatchCommitted
+    | LlmRequested
+    | LlmCompleted
+    | LlmFailed
+    | RuleLearned
+    | LabelConfirmed
+    | JobInterrupted
+    | JobCompleted
+    | JobCancelled
+    | JobFailed
+)
+
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(list[Event])
+_summary_decoder = msgspec.msgpack.Decoder(list[SummaryEvent])
 _KNOWN_TAGS = frozenset(t.__struct_config__.tag for t in EVENT_TYPES)
 
 
@@ -208,6 +240,15 @@ def decode_record(payload: bytes | memoryview, *, seq: int = -1) -> list[Event]:
     """Decode one record payload; unknown tags and malformed payloads are refused."""
     try:
         return _decoder.decode(payload)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        _explain(payload, seq, exc)
+        raise  # pragma: no cover - _explain always raises
+
+
+def decode_record_summary(payload: bytes | memoryview, *, seq: int = -1) -> list[SummaryEvent]:
+    """Like :func:`decode_record`, but row outcomes come back as :class:`RowClassifiedSummary`."""
+    try:
+        return _summary_decoder.decode(payload)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         _explain(payload, seq, exc)
         raise  # pragma: no cover - _explain always raises

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -27,7 +28,7 @@ from leadscout_es.errors import (
     LeadScoutError,
     UsageError,
 )
-from leadscout_es.escalation import Escalator
+from leadscout_es.escalation import EscalationContext, EscalationSettings, Escalator
 from leadscout_es.events import (
     BatchCommitted,
     Event,
@@ -48,6 +49,7 @@ from leadscout_es.lock import JobLock, utc_now
 from leadscout_es.log.segments import LogScan, repair_torn_tail
 from leadscout_es.log.writer import DEFAULT_ROLL_BYTES, SegmentWriter, storage_error
 from leadscout_es.progress import NullProgress, ProgressSink
+from leadscout_es.providers import build_escalator
 from leadscout_es.replay import JobState, RowEvent, apply, apply_batch, replay_log
 from leadscout_es.sources import open_source
 from leadscout_es.sources.base import Batch, Source
@@ -150,23 +152,30 @@ class _Run:
             raise storage_error(f"creating {paths.dir}", exc) from exc
         # Lock first: a process that is going to be refused must not hash a large input first.
         # A job whose input turns out to be unusable keeps an empty log and is not listed.
-        with JobLock(paths.lock).acquire(job_id):
-            size, sha = _fingerprint(path)
-            source = open_source(path, sheet=opts.sheet)
+        # The input's sha256 is computed on a thread (hashlib releases the GIL) while the
+        # source opens and the log replays: resuming a large job pays for the slower alone.
+        with JobLock(paths.lock).acquire(job_id), ThreadPoolExecutor(1) as pool:
+            hashing = pool.submit(_fingerprint, path)
+            try:
+                source = open_source(path, sheet=opts.sheet)
+            except BaseException:
+                hashing.cancel()
+                raise
             try:
                 name_idx = resolve_name_column(source.columns, opts.name_column)
-                return self._locked(paths, source, name_idx, size, sha)
+                return self._locked(paths, source, name_idx, hashing)
             finally:
                 source.close()
 
     def _locked(
-        self, paths: JobPaths, source: Source, name_idx: int, size: int, sha: str
+        self, paths: JobPaths, source: Source, name_idx: int, hashing: Future[tuple[int, str]]
     ) -> IngestResult:
         opts = self.opts
         log = JobLogger(paths.job_log, paths.job_id)
         try:
             scan = LogScan()
             state = replay_log(paths.log_dir, scan)
+            size, sha = hashing.result()
             notes: list[str] = []
             if scan.torn_tail is not None:
                 aside = repair_torn_tail(scan.torn_tail)
@@ -276,7 +285,40 @@ class _Run:
             self._input_size, self._source_format = size, source.format
             self.progress.start(self._rows_known, state.rows_done)
             batches = source.iter_batches(state.next_row, opts.batch_size, state.position)
-            self._loop(batches, writer, state, classifier, name_idx, province_idx)
+
+            def record(events: Sequence[Event]) -> None:
+                writer.append(encode_record(list(events)))
+                writer.sync()
+                for ev in events:
+                    apply(state, ev)
+
+            settings = started.settings if started is not None else {}
+            recorded_below = settings.get("escalate_below")
+            recorded_cost = settings.get("max_cost")
+            ctx = EscalationContext(
+                home=self.home,
+                job_id=paths.job_id,
+                settings=EscalationSettings(
+                    providers=opts.providers or tuple(settings.get("providers") or ()),
+                    escalate_below=(opts.escalate_below if opts.escalate_below is not None
+                                    else float(recorded_below) if recorded_below is not None
+                                    else abstain_used),
+                    max_cost=(opts.max_cost if opts.max_cost is not None
+                              else float(recorded_cost) if recorded_cost is not None else None),
+                    concurrency=max(1, opts.concurrency),
+                ),
+                env=os.environ,
+                record=record,
+                state=state,
+                log=log,
+            )
+            escalator = build_escalator(ctx)
+            try:
+                self._loop(batches, writer, state, classifier, name_idx, province_idx, escalator)
+            finally:
+                if escalator is not None:
+                    escalator.close()
+                notes.extend(ctx.notes)
             if self.stop:
                 end: Event = JobInterrupted(at=utc_now(), signal=self.stop.signal, next_row=state.next_row)
                 outcome = "interrupted"

@@ -1,4 +1,5 @@
-"""The cross-job knowledge log: human confirmations and the rules learned from them.
+"""The cross-job knowledge log: human confirmations, the rules learned from them, and paid
+LLM answers (``llm_completed``, so a later job never pays for the same call again).
 
 It lives in ``$LEADSCOUT_HOME/knowledge/log`` and uses the same segment format, events and
 fold as a job log. A job records the knowledge log's length when it starts
@@ -19,7 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadscout_es.classifiers.base import LABELS, Classifier, Outcome
-from leadscout_es.events import Event, LabelConfirmed, RuleLearned, decode_record, encode_record
+from leadscout_es.events import (
+    Event,
+    LabelConfirmed,
+    LlmCompleted,
+    RuleLearned,
+    decode_record,
+    encode_record,
+)
 from leadscout_es.jobs import knowledge_log_dir
 from leadscout_es.lock import JobLock, utc_now
 from leadscout_es.log.segments import LogScan, iter_records, repair_torn_tail
@@ -43,6 +51,7 @@ class Knowledge:
     seq: int = 0  # records read; a job started now records this as its knowledge_seq
     confirmed: dict[str, LabelConfirmed] = field(default_factory=dict)
     rules: dict[tuple[str, str], RuleLearned] = field(default_factory=dict)
+    paid_answers: dict[str, LlmCompleted] = field(default_factory=dict)  # by call key
 
 
 def read_knowledge(home: Path, until_seq: int | None = None) -> Knowledge:
@@ -57,7 +66,8 @@ def read_knowledge(home: Path, until_seq: int | None = None) -> Knowledge:
             apply(state, ev)
     finish(state)
     seq = scan.next_seq if until_seq is None or until_seq < 0 else min(until_seq, scan.next_seq)
-    return Knowledge(seq=seq, confirmed=state.confirmed, rules=state.rules)
+    return Knowledge(seq=seq, confirmed=state.confirmed, rules=state.rules,
+                     paid_answers=state.paid_answers)
 
 
 def append_knowledge(home: Path, events: Sequence[Event]) -> None:

@@ -27,14 +27,16 @@ from leadscout_es.events import (
     LlmFailed,
     LlmRequested,
     RowClassified,
+    RowClassifiedSummary,
     RowFailed,
     RowRejected,
     RuleLearned,
-    decode_record,
+    decode_record_summary,
 )
 from leadscout_es.log.segments import LogScan, iter_records
 
 RowEvent = RowClassified | RowRejected | RowFailed
+FoldRowEvent = RowEvent | RowClassifiedSummary  # what the fold keeps pending
 
 _STATUS_REJECTED = "rejected"
 _STATUS_FAILED = "failed"
@@ -66,7 +68,7 @@ class JobState:
     rules: dict[tuple[str, str], RuleLearned] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
     done_rows: bytearray = field(default_factory=bytearray)
-    pending: list[RowEvent] = field(default_factory=list)
+    pending: list[FoldRowEvent] = field(default_factory=list)
 
     def _count_by(self, index: int) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -122,8 +124,8 @@ _REJECTED_KEY = (_STATUS_REJECTED, "none", "unknown")
 _FAILED_KEY = (_STATUS_FAILED, "none", "unknown")
 
 
-def _outcome_key(ev: RowEvent) -> tuple[str, str, str]:
-    if type(ev) is RowClassified:
+def _outcome_key(ev: FoldRowEvent) -> tuple[str, str, str]:
+    if type(ev) is RowClassified or type(ev) is RowClassifiedSummary:
         return (ev.status, ev.method, ev.label)
     return _REJECTED_KEY if type(ev) is RowRejected else _FAILED_KEY
 
@@ -148,7 +150,7 @@ def _commit(state: JobState, marker: BatchCommitted) -> None:
     ):
         done[first:nxt] = b"\x01" * (nxt - first)
         counts.update([
-            (ev.status, ev.method, ev.label) if type(ev) is RowClassified
+            (ev.status, ev.method, ev.label) if type(ev) is RowClassified or type(ev) is RowClassifiedSummary
             else _REJECTED_KEY if type(ev) is RowRejected else _FAILED_KEY
             for ev in pending
         ])
@@ -161,7 +163,7 @@ def _commit(state: JobState, marker: BatchCommitted) -> None:
     state.batches += 1
 
 
-def _commit_checked(state: JobState, pending: list[RowEvent], first: int, nxt: int) -> int:
+def _commit_checked(state: JobState, pending: list[FoldRowEvent], first: int, nxt: int) -> int:
     """Row by row, reporting every inconsistency; returns the rows newly committed."""
     done = state.done_rows
     covered = 0
@@ -188,11 +190,11 @@ def apply_batch(state: JobState, events: list[RowEvent], marker: BatchCommitted)
     _commit(state, marker)
 
 
-def apply(state: JobState, ev: Event) -> None:
+def apply(state: JobState, ev: Event | RowClassifiedSummary) -> None:
     """Fold one event into ``state``. Every event type is handled here."""
     state.events += 1
     kind = type(ev)
-    if kind is RowClassified or kind is RowRejected or kind is RowFailed:
+    if kind is RowClassified or kind is RowClassifiedSummary or kind is RowRejected or kind is RowFailed:
         state.pending.append(ev)  # type: ignore[arg-type]
     elif isinstance(ev, BatchCommitted):
         _commit(state, ev)
@@ -259,7 +261,7 @@ def finish(state: JobState) -> JobState:
     return state
 
 
-_ROW_TYPES = frozenset({RowClassified, RowRejected, RowFailed})
+_ROW_TYPES = frozenset({RowClassified, RowClassifiedSummary, RowRejected, RowFailed})
 
 
 def replay_log(log_dir: Path, scan: LogScan | None = None) -> JobState:
@@ -267,7 +269,7 @@ def replay_log(log_dir: Path, scan: LogScan | None = None) -> JobState:
     state = JobState()
     row_types = _ROW_TYPES
     for seq, payload in iter_records(log_dir, scan):
-        events = decode_record(payload, seq=seq)
+        events = decode_record_summary(payload, seq=seq)
         if row_types.issuperset(map(type, events)):
             # A batch's row outcomes: they wait for their marker in bulk.
             state.events += len(events)

@@ -118,3 +118,37 @@ def test_done_rows_always_equal_the_committed_row_bitmap(events: list[Event]) ->
     state = fold(events)
     assert state.rows_done == sum(state.done_rows)
     assert sum(state.by_status.values()) == state.rows_done
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.sampled_from(["ok", "abstained"])), max_size=12))
+def test_replaying_a_log_from_disk_equals_folding_its_full_events(batches: list[tuple[int, str]]) -> None:
+    """replay_log decodes row outcomes as summaries; the state must not differ."""
+    import tempfile
+    from pathlib import Path
+
+    from leadscout_es.log.segments import iter_records
+    from leadscout_es.log.writer import SegmentWriter
+    from leadscout_es.replay import replay_log
+
+    with tempfile.TemporaryDirectory() as tmp:
+        log_dir = Path(tmp)
+        writer = SegmentWriter(log_dir, epoch=1, next_seq=0, roll_bytes=300)
+        events: list[Event] = [started()]
+        writer.append(encode_record(events))
+        first = 0
+        for size, status in batches:
+            rows = [RowClassified(i, status, "ngram", "indian", 0.7, "e" * 40) for i in range(first, first + size)]
+            marker = BatchCommitted(first, first + size)
+            writer.append(encode_record(rows))
+            writer.append(encode_record([marker]))
+            writer.sync()
+            writer.maybe_roll()
+            events += [*rows, marker]
+            first += size
+        writer.close()
+        from_disk = replay_log(log_dir)
+        decoded = [ev for seq, p in iter_records(log_dir) for ev in decode_record(p, seq=seq)]
+    assert decoded == events
+    full = fold(events)
+    assert from_disk.summary() == full.summary()
+    assert from_disk.next_row == full.next_row and bytes(from_disk.done_rows) == bytes(full.done_rows)
