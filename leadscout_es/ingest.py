@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 
 from leadscout_es import faults
 from leadscout_es.classifiers import DEFAULT_ABSTAIN_BELOW, load_classifier
-from leadscout_es.classifiers.base import Classifier
+from leadscout_es.classifiers.base import Outcome
 from leadscout_es.columns import resolve_name_column, resolve_province_column
 from leadscout_es.errors import (
     InputChanged,
@@ -48,6 +49,12 @@ from leadscout_es.knowledge import KnowledgeClassifier, read_knowledge
 from leadscout_es.lock import JobLock, utc_now
 from leadscout_es.log.segments import LogScan, repair_torn_tail
 from leadscout_es.log.writer import DEFAULT_ROLL_BYTES, SegmentWriter, storage_error
+from leadscout_es.pipelining import (
+    BatchClassifier,
+    ClassifierWorker,
+    InlineClassifier,
+    submit_batch,
+)
 from leadscout_es.progress import NullProgress, ProgressSink
 from leadscout_es.providers import build_escalator
 from leadscout_es.replay import JobState, RowEvent, apply, apply_batch, replay_log
@@ -55,6 +62,8 @@ from leadscout_es.sources import open_source
 from leadscout_es.sources.base import Batch, Source
 
 DEFAULT_BATCH_SIZE = 100
+LOOKAHEAD = 2  # batches submitted for classification ahead of the one being committed
+WORKER_MIN_BYTES = 4 * 1024 * 1024  # inputs at least this big classify in a worker process
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +80,7 @@ class IngestOptions:
     abstain_below: float | None = None
     fresh: bool = False
     segment_bytes: int = DEFAULT_ROLL_BYTES
+    classifier_worker: bool | None = None  # None: a worker process for inputs >= 4 MiB
 
 
 @dataclass(slots=True)
@@ -244,6 +254,14 @@ class _Run:
         abstain_used = abstain if abstain is not None else float(DEFAULT_ABSTAIN_BELOW)
         knowledge = read_knowledge(self.home, started.knowledge_seq if started else None)
         classifier = KnowledgeClassifier(load_classifier(abstain_below=abstain_used), knowledge)
+        worker = opts.classifier_worker
+        if worker is None:
+            worker = size >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
+        # The worker starts now so that its start-up overlaps the replay that is already done
+        # and the first batch's read.
+        batch_classifier: BatchClassifier = (
+            ClassifierWorker(abstain_used, knowledge) if worker else InlineClassifier(classifier)
+        )
         province_idx = resolve_province_column(source.columns)
         writer = SegmentWriter(
             paths.log_dir, epoch=scan.last_epoch + 1, next_seq=scan.next_seq,
@@ -314,8 +332,9 @@ class _Run:
             )
             escalator = build_escalator(ctx)
             try:
-                self._loop(batches, writer, state, classifier, name_idx, province_idx, escalator)
+                self._loop(batches, writer, state, batch_classifier, name_idx, province_idx, escalator)
             finally:
+                batch_classifier.close()
                 if escalator is not None:
                     escalator.close()
                 notes.extend(ctx.notes)
@@ -359,13 +378,24 @@ class _Run:
         batches: Iterator[Batch],
         writer: SegmentWriter,
         state: JobState,
-        classifier: Classifier,
+        classifier: BatchClassifier,
         name_idx: int,
         province_idx: int,
         escalator: Escalator | None = None,
     ) -> None:
-        for batch in batches:
-            events = _classify(batch, classifier, name_idx, province_idx, escalator)
+        """Commit batches in order while the next ones are being classified."""
+        inflight: deque[tuple[Batch, list[str]]] = deque()
+
+        def feed() -> None:
+            batch = next(batches, None)
+            if batch is not None:
+                inflight.append((batch, submit_batch(classifier, batch.rows, name_idx, province_idx)))
+
+        for _ in range(LOOKAHEAD):
+            feed()
+        while inflight:
+            batch, names = inflight.popleft()
+            events = _row_events(batch, names, classifier.result(), escalator)
             writer.append(encode_record(events))
             writer.sync()
             faults.kill_point("after_fsync_before_commit")
@@ -379,21 +409,17 @@ class _Run:
                 state.rows_done, state.llm_calls, state.cost_usd, self._estimate_total(batch, next_row)
             )
             if self.stop:
-                break
+                break  # batches still in flight were never written: the resume redoes them
             writer.maybe_roll()
+            feed()
 
 
-def _classify(
+def _row_events(
     batch: Batch,
-    classifier: Classifier,
-    name_idx: int,
-    province_idx: int,
+    names: list[str],
+    outcomes: list[Outcome],
     escalator: Escalator | None = None,
 ) -> list[RowEvent]:
-    rows = batch.rows
-    names = [row[name_idx] for row in rows]
-    provinces = [row[province_idx] for row in rows] if province_idx >= 0 else None
-    outcomes = classifier.classify_batch(names, provinces)
     rejects = batch.rejects
     if escalator is not None:
         outcomes = escalator.escalate(names, outcomes, frozenset(rejects))

@@ -58,6 +58,17 @@ def _segment_bytes() -> int:
     return int(raw)
 
 
+def _classifier_worker() -> bool | None:
+    """``LEADSCOUT_CLASSIFIER_WORKER=1/0`` forces the classifier worker process on or off."""
+    raw = os.environ.get("LEADSCOUT_CLASSIFIER_WORKER", "")
+    if raw in ("", "auto"):
+        return None
+    if raw not in ("0", "1"):
+        raise UsageError(f"LEADSCOUT_CLASSIFIER_WORKER={raw!r} must be 0, 1 or auto",
+                         "unset it to let ingest decide by input size")
+    return raw == "1"
+
+
 def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         raise UsageError("--concurrency must be at least 1", "the default is 4")
@@ -76,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         abstain_below=args.abstain_below,
         fresh=args.fresh,
         segment_bytes=_segment_bytes(),
+        classifier_worker=_classifier_worker(),
     )
     stop = StopFlag()
     restore = stop.install()

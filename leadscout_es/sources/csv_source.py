@@ -45,6 +45,7 @@ class _LineFeed:
         self._chunk_start = start
         self._chunk_first_line = 0
         self._blines: list[bytes] = []
+        self._ends: list[int] | None = None
 
     def iter_chunks(self) -> Iterator[list[str]]:
         encoding = self._encoding
@@ -67,12 +68,17 @@ class _LineFeed:
             self._chunk_start = self._end
             self._end += len(piece)
             self._blines = piece.splitlines(keepends=True)
+            self._ends = None
             yield [line.decode(encoding) for line in self._blines]
 
     def offset_after(self, line_num: int) -> int:
         """Byte offset just past the first ``line_num`` lines handed to the reader."""
         taken = line_num - self._chunk_first_line
-        return self._chunk_start + sum(map(len, self._blines[:taken]))
+        if taken <= 0:
+            return self._chunk_start
+        if self._ends is None:  # once per chunk, not once per batch
+            self._ends = list(itertools.accumulate(map(len, self._blines)))
+        return self._chunk_start + self._ends[taken - 1]
 
 
 def detect_encoding(path: Path) -> str:
