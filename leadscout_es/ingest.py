@@ -44,7 +44,7 @@ from leadscout_es.events import (
 )
 from leadscout_es.fingerprint import fingerprint
 from leadscout_es.joblog import JobLogger
-from leadscout_es.jobs import JobPaths, job_id_for_input, validate_job_id
+from leadscout_es.jobs import DEFAULT_BATCH_SIZE, JobPaths, job_id_for_input, validate_job_id
 from leadscout_es.knowledge import KnowledgeClassifier, read_knowledge
 from leadscout_es.lock import JobLock, utc_now
 from leadscout_es.log.segments import LogScan, repair_torn_tail
@@ -61,7 +61,6 @@ from leadscout_es.replay import JobState, RowEvent, apply, apply_batch, replay_l
 from leadscout_es.sources import open_source
 from leadscout_es.sources.base import Batch, Source
 
-DEFAULT_BATCH_SIZE = 100
 LOOKAHEAD = 2  # batches submitted for classification ahead of the one being committed
 WORKER_MIN_BYTES = 4 * 1024 * 1024  # inputs at least this big classify in a worker process
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from leadscout_es.errors import JobNotFound, UsageError
 
 DEFAULT_HOME = ".leadscout"
+DEFAULT_BATCH_SIZE = 100  # rows per committed batch
 _JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 

@@ -38,10 +38,7 @@ class JobLock:
         if not _try_exclusive(fd):
             holder = _read_holder(fd)
             os.close(fd)
-            raise JobLocked(
-                f"job {job_id} is being worked by another process ({holder})",
-                "wait for it to finish, or stop it (Ctrl-C) and run the same command again",
-            ) from None
+            raise _locked(job_id, holder) from None
         self._fd = fd
         line = (
             f"pid={os.getpid()} host={socket.gethostname()} since={utc_now()} "
@@ -93,6 +90,21 @@ def _read_holder(fd: int) -> str:
     except OSError:
         text = ""
     return text or "holder unknown"
+
+
+def _locked(job_id: str, holder: str) -> JobLocked:
+    return JobLocked(
+        f"job {job_id} is being worked by another process ({holder})",
+        "wait for it to finish, or stop it (Ctrl-C) and run the same command again",
+    )
+
+
+def refuse_if_locked(path: Path, job_id: str) -> None:
+    """Raise :class:`JobLocked` now if someone holds the job (a cheap early check; the
+    authoritative one is :meth:`JobLock.acquire`)."""
+    holder = lock_holder(path)
+    if holder is not None:
+        raise _locked(job_id, holder)
 
 
 def lock_holder(path: Path) -> str | None:

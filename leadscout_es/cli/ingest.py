@@ -9,10 +9,9 @@ from pathlib import Path
 
 from leadscout_es.cli.output import print_json, print_summary
 from leadscout_es.errors import UsageError
-from leadscout_es.ingest import DEFAULT_BATCH_SIZE, IngestOptions, StopFlag, run_ingest
-from leadscout_es.jobs import resolve_home
+from leadscout_es.jobs import DEFAULT_BATCH_SIZE, job_id_for_input, resolve_home, validate_job_id
+from leadscout_es.lock import refuse_if_locked
 from leadscout_es.log.writer import DEFAULT_ROLL_BYTES
-from leadscout_es.progress import progress_for_terminal
 
 EXIT_FOR_SIGNAL = {"SIGINT": 130, "SIGTERM": 143}
 
@@ -74,6 +73,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--concurrency must be at least 1", "the default is 4")
     if args.max_cost is not None and args.max_cost < 0:
         raise UsageError("--max-cost must not be negative", "pass a budget in USD, e.g. 5")
+    home = resolve_home(getattr(args, "home", None))
+    # Refuse a job another process holds before paying for the heavy imports below: with
+    # many processes starting at once, the losers exit 3 in a fraction of the time.
+    job_id = validate_job_id(args.job_id) if args.job_id else job_id_for_input(args.input)
+    refuse_if_locked(home / "jobs" / job_id / "LOCK", job_id)
+
+    from leadscout_es.ingest import IngestOptions, StopFlag, run_ingest
+    from leadscout_es.progress import progress_for_terminal
+
     opts = IngestOptions(
         input_path=args.input,
         job_id=args.job_id,
@@ -93,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     restore = stop.install()
     try:
         result = run_ingest(
-            resolve_home(getattr(args, "home", None)),
+            home,
             opts,
             progress=progress_for_terminal(not args.json),
             stop=stop,
