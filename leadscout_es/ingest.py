@@ -165,19 +165,40 @@ class _Run:
         # source opens and the log replays: resuming a large job pays for the slower alone.
         with JobLock(paths.lock).acquire(job_id), ThreadPoolExecutor(1) as pool:
             hashing = pool.submit(_fingerprint, path)
+            worker = self._start_worker(path)
             try:
                 source = open_source(path, sheet=opts.sheet)
             except BaseException:
                 hashing.cancel()
+                if worker is not None:
+                    worker.close()
                 raise
             try:
                 name_idx = resolve_name_column(source.columns, opts.name_column)
-                return self._locked(paths, source, name_idx, hashing)
+                return self._locked(paths, source, name_idx, hashing, worker)
             finally:
                 source.close()
+                if worker is not None:
+                    worker.close()
+
+    def _start_worker(self, path: Path) -> ClassifierWorker | None:
+        """A classifier worker process for large inputs (see pipelining), started early."""
+        wanted = self.opts.classifier_worker
+        if wanted is None:
+            try:
+                big = path.stat().st_size >= WORKER_MIN_BYTES
+            except OSError:
+                big = False
+            wanted = big and (os.cpu_count() or 1) > 1
+        return ClassifierWorker() if wanted else None
 
     def _locked(
-        self, paths: JobPaths, source: Source, name_idx: int, hashing: Future[tuple[int, str]]
+        self,
+        paths: JobPaths,
+        source: Source,
+        name_idx: int,
+        hashing: Future[tuple[int, str]],
+        worker: ClassifierWorker | None,
     ) -> IngestResult:
         opts = self.opts
         log = JobLogger(paths.job_log, paths.job_id)
@@ -206,7 +227,7 @@ class _Run:
                         f"job {paths.job_id} was cancelled", "add --fresh to start it over"
                     )
                 source, name_idx = self._reopen_as_started(source, name_idx, started)
-            return self._work(paths, source, name_idx, size, sha, scan, state, log, notes)
+            return self._work(paths, source, name_idx, size, sha, scan, state, log, notes, worker)
         except LeadScoutError as exc:
             log.error("ingest_error", error=exc.message, kind=type(exc).__name__)
             raise
@@ -245,6 +266,7 @@ class _Run:
         state: JobState,
         log: JobLogger,
         notes: list[str],
+        worker: ClassifierWorker | None = None,
     ) -> IngestResult:
         opts = self.opts
         started = state.started if not opts.fresh else None
@@ -252,15 +274,14 @@ class _Run:
         abstain = float(recorded) if recorded is not None else opts.abstain_below
         abstain_used = abstain if abstain is not None else float(DEFAULT_ABSTAIN_BELOW)
         knowledge = read_knowledge(self.home, started.knowledge_seq if started else None)
-        classifier = KnowledgeClassifier(load_classifier(abstain_below=abstain_used), knowledge)
-        worker = opts.classifier_worker
-        if worker is None:
-            worker = size >= WORKER_MIN_BYTES and (os.cpu_count() or 1) > 1
-        # The worker starts now so that its start-up overlaps the replay that is already done
-        # and the first batch's read.
-        batch_classifier: BatchClassifier = (
-            ClassifierWorker(abstain_used, knowledge) if worker else InlineClassifier(classifier)
-        )
+        batch_classifier: BatchClassifier
+        if worker is not None:  # the worker loads the classifier; this process never needs it
+            version = worker.configure(abstain_used, knowledge)
+            batch_classifier = worker
+        else:
+            classifier = KnowledgeClassifier(load_classifier(abstain_below=abstain_used), knowledge)
+            version = classifier.version
+            batch_classifier = InlineClassifier(classifier)
         province_idx = resolve_province_column(source.columns)
         writer = SegmentWriter(
             paths.log_dir, epoch=scan.last_epoch + 1, next_seq=scan.next_seq,
@@ -282,16 +303,16 @@ class _Run:
                     province_column=source.columns[province_idx] if province_idx >= 0 else None,
                     batch_size=opts.batch_size,
                     settings=_settings(opts, abstain_used),
-                    classifier_version=classifier.version,
+                    classifier_version=version,
                     encoding=str(getattr(source, "encoding", "")),
                     knowledge_seq=knowledge.seq,
                 )
                 log.info("job_started", input=str(opts.input_path), sha256=sha, epoch=writer.epoch)
             else:
-                if started.classifier_version != classifier.version:
+                if started.classifier_version != version:
                     notes.append(
                         f"classifier changed since the job started ({started.classifier_version} "
-                        f"→ {classifier.version}); rows from here on use the new one"
+                        f"→ {version}); rows from here on use the new one"
                     )
                 first = JobResumed(at=utc_now(), from_row=state.next_row, epoch=writer.epoch, pid=os.getpid())
                 log.info("job_resumed", from_row=state.next_row, epoch=writer.epoch)

@@ -61,31 +61,49 @@ class InlineClassifier:
         self._queue.clear()
 
 
-def _serve(conn: Connection, abstain_below: float, knowledge: Knowledge) -> None:
-    """The child's loop: one request in, one list of outcomes out, until the pipe closes."""
+def _serve(conn: Connection) -> None:
+    """The child's loop: its settings first, then one request in, one list of outcomes out,
+    until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        abstain_below, knowledge = conn.recv()
+    except (EOFError, OSError):
+        return
     classifier = KnowledgeClassifier(load_classifier(abstain_below=abstain_below), knowledge)
-    while True:
-        try:
+    try:
+        conn.send(classifier.version)
+        while True:
             names, provinces = _request_codec.decode(conn.recv_bytes())
-        except (EOFError, OSError):
-            return
-        conn.send_bytes(_encoder.encode(classifier.classify_batch(names, provinces)))
+            conn.send_bytes(_encoder.encode(classifier.classify_batch(names, provinces)))
+    except (EOFError, OSError):
+        return  # the runner closed the pipe, or died: either way this worker is done
 
 
 class ClassifierWorker:
-    """Classifies in a spawned child process, up to a few batches ahead of the caller."""
+    """Classifies in a spawned child process, up to a few batches ahead of the caller.
 
-    def __init__(self, abstain_below: float, knowledge: Knowledge) -> None:
+    Start it early (its interpreter start-up and imports then overlap the runner's replay),
+    then :meth:`configure` it once the job's settings are known.
+    """
+
+    def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(
-            target=_serve, args=(child, abstain_below, knowledge), daemon=True,
-            name="leadscout-classifier",
-        )
+        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="leadscout-classifier")
         self._proc.start()
         child.close()
         self._waiting = 0
+
+    def configure(self, abstain_below: float, knowledge: Knowledge) -> str:
+        """Send the job's settings; return the version of the classifier the worker built."""
+        try:
+            self._conn.send((abstain_below, knowledge))
+            version = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise self._died() from exc
+        if not isinstance(version, str):
+            raise self._died()
+        return version
 
     def submit(self, names: list[str], provinces: list[str] | None) -> None:
         try:

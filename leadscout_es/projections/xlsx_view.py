@@ -32,9 +32,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-import xlsxwriter.exceptions
-
 from leadscout_es.errors import StorageError
 from leadscout_es.projections.base import (
     CONFIDENCE_OFFSET,
@@ -132,6 +129,9 @@ class XlsxProjector(ViewProjector):
             "strings_to_urls": False,
             "use_zip64": cells > _ZIP64_CELLS,
         }
+        import xlsxwriter  # imported on first use: most commands never write xlsx
+        import xlsxwriter.exceptions
+
         book = xlsxwriter.Workbook(str(tmp), options)
         try:
             book.set_properties({"created": created_at(job).replace(tzinfo=None)})

@@ -17,12 +17,14 @@ Failure kinds (:class:`CallFailure.kind`), and what the escalator does with them
 
 from __future__ import annotations
 
+import abc
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported on first use: offline jobs never pay for it
+    import httpx
 
 from leadscout_es.providers.prices import ModelPrice
 
@@ -58,7 +60,7 @@ class CallFailure:
         return self.kind == "timeout"
 
 
-class Provider:
+class Provider(abc.ABC):
     """Base class: subclasses set the class attributes and the three hooks."""
 
     name: ClassVar[str]
@@ -74,6 +76,8 @@ class Provider:
                  timeout: float = 60.0, transport: httpx.BaseTransport | None = None) -> None:
         self.key, self.model, self.price = key, model, price
         self.base_url = base_url.rstrip("/")
+        import httpx
+
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             transport=transport or httpx.HTTPTransport(retries=0),
@@ -81,22 +85,28 @@ class Provider:
         )
 
     # hooks --------------------------------------------------------------------------------
+    @abc.abstractmethod
     def endpoint(self) -> str:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def headers(self) -> dict[str, str]:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def body(self, system: str, document: str, max_tokens: int) -> dict[str, Any]:
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def read_reply(self, doc: Any) -> tuple[str, int, int]:
         """Reply text, input tokens, output tokens; raise KeyError/TypeError/ValueError."""
-        raise NotImplementedError
+        ...
 
     # plumbing -----------------------------------------------------------------------------
     def send(self, system: str, document: str, max_tokens: int, key: str) -> Reply | CallFailure:
         """One attempt. Never raises for HTTP or network trouble: returns a failure."""
+        import httpx
+
         headers = {**self.headers(), "content-type": "application/json", "idempotency-key": key}
         try:
             resp = self._client.post(self.endpoint(), headers=headers,

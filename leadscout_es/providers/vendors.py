@@ -8,9 +8,10 @@ classification, rate-limit headers) is the base class's. A new OpenAI-compatible
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from leadscout_es.providers.base import Provider
 from leadscout_es.providers.prices import PriceTable
