@@ -49,16 +49,18 @@ def child_run(args: list[str], env: dict[str, str]) -> tuple[float, int, subproc
     return seconds, rss_kb // 1024, subprocess.CompletedProcess(args, rc, out, err)
 
 
-def bench_ingest(path: Path, home: Path, rows: int, batch_size: int) -> None:
+def bench_ingest(path: Path, home: Path, rows: int, batch_size: int, worker: str = "auto") -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADSCOUT_")}
     env["LEADSCOUT_HOME"] = str(home)
+    env["LEADSCOUT_CLASSIFIER_WORKER"] = worker
     seconds, rss, proc = child_run(
         [sys.executable, "-m", "leadscout_es", "ingest", str(path), "--job-id", path.stem + path.suffix[1:],
          "--batch-size", str(batch_size), "--json", "--fresh"], env)
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed: {proc.stderr}")
     print(f"ingest {path.name:<24} {rows:>9,} rows  {seconds:7.2f} s  {rows / seconds:>9,.0f} rows/s  "
-          f"peak RSS {rss} MB  (batch size {batch_size}, process start included)")
+          f"peak RSS {rss} MB  (batch size {batch_size}, classifier worker {worker}; "
+          "process start included; RSS is the largest process)")
 
 
 def bench_parts(path: Path, rows: int) -> None:
@@ -142,7 +144,9 @@ def main() -> None:
     csv_path = generate(args.csv_rows, "csv")
     xlsx_path = generate(args.xlsx_rows, "xlsx")
     for path, rows in ((csv_path, args.csv_rows), (xlsx_path, args.xlsx_rows)):
-        bench_ingest(path, home, rows, args.batch_size)
+        for worker in ("0", "1"):
+            bench_ingest(path, home, rows, args.batch_size, worker)
+        bench_ingest(path, home, rows, 1000, "1")
         bench_parts(path, rows)
     bench_replay(home, csv_path.stem + "csv")
     bench_resume(home, csv_path, args.csv_rows)
