@@ -61,8 +61,8 @@ from leadscout_es.replay import JobState, RowEvent, apply, apply_batch, replay_l
 from leadscout_es.sources import open_source
 from leadscout_es.sources.base import Batch, Source
 
-LOOKAHEAD = 2  # batches submitted for classification ahead of the one being committed
-WORKER_MIN_BYTES = 4 * 1024 * 1024  # inputs at least this big classify in a worker process
+WORKER_MIN_BYTES = 4 * 1024 * 1024  # inputs at least this big classify in worker processes
+DEFAULT_WORKERS = 1  # on 2 cores, 2 workers measured 35% slower than 1 (docs/benchmarks.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class IngestOptions:
     abstain_below: float | None = None
     fresh: bool = False
     segment_bytes: int = DEFAULT_ROLL_BYTES
-    classifier_worker: bool | None = None  # None: a worker process for inputs >= 4 MiB
+    classifier_workers: int | None = None  # None: DEFAULT_WORKERS for inputs >= 4 MiB, else 0
 
 
 @dataclass(slots=True)
@@ -182,15 +182,15 @@ class _Run:
                     worker.close()
 
     def _start_worker(self, path: Path) -> ClassifierWorker | None:
-        """A classifier worker process for large inputs (see pipelining), started early."""
-        wanted = self.opts.classifier_worker
-        if wanted is None:
+        """Classifier worker processes for large inputs (see pipelining), started early."""
+        count = self.opts.classifier_workers
+        if count is None:
             try:
                 big = path.stat().st_size >= WORKER_MIN_BYTES
             except OSError:
                 big = False
-            wanted = big and (os.cpu_count() or 1) > 1
-        return ClassifierWorker() if wanted else None
+            count = min(DEFAULT_WORKERS, (os.cpu_count() or 1)) if big and (os.cpu_count() or 1) > 1 else 0
+        return ClassifierWorker(count) if count > 0 else None
 
     def _locked(
         self,
@@ -411,7 +411,7 @@ class _Run:
             if batch is not None:
                 inflight.append((batch, submit_batch(classifier, batch.rows, name_idx, province_idx)))
 
-        for _ in range(LOOKAHEAD):
+        for _ in range(classifier.lookahead):
             feed()
         while inflight:
             batch, names = inflight.popleft()

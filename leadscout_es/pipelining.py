@@ -38,6 +38,8 @@ _encoder = msgspec.msgpack.Encoder()
 
 
 class BatchClassifier(Protocol):
+    lookahead: int  # batches worth submitting ahead of the one being committed
+
     def submit(self, names: list[str], provinces: list[str] | None) -> None: ...
     def result(self) -> list[Outcome]: ...
     def close(self) -> None: ...
@@ -49,6 +51,7 @@ class InlineClassifier:
     def __init__(self, classifier: Classifier) -> None:
         self._classifier = classifier
         self._queue: deque[_Request] = deque()
+        self.lookahead = 1
 
     def submit(self, names: list[str], provinces: list[str] | None) -> None:
         self._queue.append((names, provinces))
@@ -80,59 +83,72 @@ def _serve(conn: Connection) -> None:
 
 
 class ClassifierWorker:
-    """Classifies in a spawned child process, up to a few batches ahead of the caller.
+    """Classifies in ``count`` spawned child processes, batches dealt round robin and
+    collected in the order they were submitted, a few batches ahead of the caller.
 
-    Start it early (its interpreter start-up and imports then overlap the runner's replay),
-    then :meth:`configure` it once the job's settings are known.
+    Start it early (interpreter start-up and imports then overlap the runner's replay), then
+    :meth:`configure` it once the job's settings are known.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, count: int = 1) -> None:
         ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="leadscout-classifier")
-        self._proc.start()
-        child.close()
-        self._waiting = 0
+        self._conns: list[Connection] = []
+        self._procs: list[multiprocessing.process.BaseProcess] = []
+        for i in range(max(1, count)):
+            conn, child = ctx.Pipe()
+            proc = ctx.Process(target=_serve, args=(child,), daemon=True, name=f"leadscout-classifier-{i}")
+            proc.start()
+            child.close()
+            self._conns.append(conn)
+            self._procs.append(proc)
+        self.lookahead = len(self._conns) + 1
+        self._submitted = 0
+        self._taken = 0
 
     def configure(self, abstain_below: float, knowledge: Knowledge) -> str:
-        """Send the job's settings; return the version of the classifier the worker built."""
+        """Send the job's settings; return the version of the classifier the workers built."""
         try:
-            self._conn.send((abstain_below, knowledge))
-            version = self._conn.recv()
+            for conn in self._conns:
+                conn.send((abstain_below, knowledge))
+            versions = {conn.recv() for conn in self._conns}
         except (EOFError, OSError) as exc:
             raise self._died() from exc
-        if not isinstance(version, str):
+        if len(versions) != 1 or not isinstance(version := versions.pop(), str):
             raise self._died()
         return version
 
     def submit(self, names: list[str], provinces: list[str] | None) -> None:
+        conn = self._conns[self._submitted % len(self._conns)]
         try:
-            self._conn.send_bytes(_encoder.encode((names, provinces)))
+            conn.send_bytes(_encoder.encode((names, provinces)))
         except OSError as exc:
             raise self._died() from exc
-        self._waiting += 1
+        self._submitted += 1
 
     def result(self) -> list[Outcome]:
+        conn = self._conns[self._taken % len(self._conns)]
         try:
-            payload = self._conn.recv_bytes()
+            payload = conn.recv_bytes()
         except (EOFError, OSError) as exc:
             raise self._died() from exc
-        self._waiting -= 1
+        self._taken += 1
         return _outcome_codec.decode(payload)
 
     def _died(self) -> LeadScoutError:
         return LeadScoutError(
-            "the classifier worker process stopped unexpectedly; committed work is safe",
+            "a classifier worker process stopped unexpectedly; committed work is safe",
             "run the same command again to resume (set LEADSCOUT_CLASSIFIER_WORKER=0 to "
             "classify in one process)",
         )
 
     def close(self) -> None:
-        self._conn.close()  # the child sees EOF and exits
-        self._proc.join(timeout=5)
-        if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join(timeout=5)
+        for conn in self._conns:
+            conn.close()  # each child sees EOF and exits
+        for proc in self._procs:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
 
 
 def submit_batch(

@@ -57,15 +57,16 @@ def _segment_bytes() -> int:
     return int(raw)
 
 
-def _classifier_worker() -> bool | None:
-    """``LEADSCOUT_CLASSIFIER_WORKER=1/0`` forces the classifier worker process on or off."""
+def _classifier_workers() -> int | None:
+    """``LEADSCOUT_CLASSIFIER_WORKER=N`` sets the number of classifier worker processes
+    (0: classify in the runner itself); unset or ``auto``: decided by input size."""
     raw = os.environ.get("LEADSCOUT_CLASSIFIER_WORKER", "")
     if raw in ("", "auto"):
         return None
-    if raw not in ("0", "1"):
-        raise UsageError(f"LEADSCOUT_CLASSIFIER_WORKER={raw!r} must be 0, 1 or auto",
+    if not raw.isdigit() or int(raw) > 16:
+        raise UsageError(f"LEADSCOUT_CLASSIFIER_WORKER={raw!r} must be 0..16 or auto",
                          "unset it to let ingest decide by input size")
-    return raw == "1"
+    return int(raw)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         abstain_below=args.abstain_below,
         fresh=args.fresh,
         segment_bytes=_segment_bytes(),
-        classifier_worker=_classifier_worker(),
+        classifier_workers=_classifier_workers(),
     )
     stop = StopFlag()
     restore = stop.install()

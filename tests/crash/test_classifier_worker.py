@@ -108,8 +108,15 @@ def test_a_dead_worker_is_a_clean_stop_and_the_rerun_resumes(tmp_path: Path, lea
     if proc.returncode != 0:  # it may have finished before the kill landed
         assert proc.returncode == 1, err
         line = err.decode().strip().splitlines()[-1]
-        assert line.startswith("error: the classifier worker process stopped") and "hint:" in line
+        assert line.startswith("error: a classifier worker process stopped") and "hint:" in line
         assert "Traceback" not in err.decode()
     result = ingest(tmp_path, leads, "job", batch_size=20, **WORKER)
     assert result.returncode == 0, result.stderr
+    verify_against_oracle(tmp_path, "job", oracle, ROWS)
+
+
+def test_two_workers_deal_batches_round_robin_and_collect_them_in_order(
+    tmp_path: Path, leads: Path, oracle: bytes
+) -> None:
+    finish(tmp_path, leads, "job", batch_size=7, LEADSCOUT_CLASSIFIER_WORKER="2")
     verify_against_oracle(tmp_path, "job", oracle, ROWS)
