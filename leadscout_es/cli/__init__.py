@@ -10,6 +10,7 @@ import argparse
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 from leadscout_es import __version__
 from leadscout_es.cli import (
@@ -29,8 +30,16 @@ from leadscout_es.errors import LeadScoutError
 VERBS = (ingest, replay, project, jobs, status, cancel, rules, confirm, evaluate)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the house error style: one line with a hint, exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {message} (hint: run `{self.prog} --help`)\n")
+        sys.exit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--home",
         default=argparse.SUPPRESS,
@@ -39,14 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="leadscout-es",
         description="Estimate South African population groups from director names in lead "
         "spreadsheets, with a crash-safe, resumable job log.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"leadscout-es {__version__}")
-    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="verb", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     for verb in VERBS:
         verb.register(sub, common)
     return parser

@@ -221,3 +221,18 @@ def test_every_verb_is_documented_in_the_readme() -> None:
     for verb in VERBS:
         name = verb.__name__.rsplit(".", 1)[-1]
         assert f"`{name}" in readme, f"README does not document `{name}`"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ingest"], ["project", "x", "--to", "json"], ["frob"], [], ["ingest", "x.csv", "--batch-size", "many"]],
+    ids=["missing-input", "bad-format", "unknown-verb", "no-verb", "not-a-number"],
+)
+def test_bad_usage_is_one_line_with_a_hint_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and "hint:" in err
