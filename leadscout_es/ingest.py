@@ -138,6 +138,27 @@ def _settings(opts: IngestOptions, abstain_below: float) -> dict[str, Any]:
     }
 
 
+def _escalation_settings(
+    opts: IngestOptions, started: JobStarted | None, abstain_used: float
+) -> EscalationSettings:
+    """Flags given now win; otherwise the values recorded when the job started."""
+    recorded = started.settings if started is not None else {}
+    below = recorded.get("escalate_below")
+    cost = recorded.get("max_cost")
+    return EscalationSettings(
+        providers=opts.providers or tuple(recorded.get("providers") or ()),
+        escalate_below=(
+            opts.escalate_below if opts.escalate_below is not None
+            else float(below) if below is not None else abstain_used
+        ),
+        max_cost=(
+            opts.max_cost if opts.max_cost is not None
+            else float(cost) if cost is not None else None
+        ),
+        concurrency=max(1, opts.concurrency),
+    )
+
+
 class _Run:
     """One ingest run over one job, holding its lock."""
 
@@ -330,21 +351,10 @@ class _Run:
                 for ev in events:
                     apply(state, ev)
 
-            settings = started.settings if started is not None else {}
-            recorded_below = settings.get("escalate_below")
-            recorded_cost = settings.get("max_cost")
             ctx = EscalationContext(
                 home=self.home,
                 job_id=paths.job_id,
-                settings=EscalationSettings(
-                    providers=opts.providers or tuple(settings.get("providers") or ()),
-                    escalate_below=(opts.escalate_below if opts.escalate_below is not None
-                                    else float(recorded_below) if recorded_below is not None
-                                    else abstain_used),
-                    max_cost=(opts.max_cost if opts.max_cost is not None
-                              else float(recorded_cost) if recorded_cost is not None else None),
-                    concurrency=max(1, opts.concurrency),
-                ),
+                settings=_escalation_settings(opts, started, abstain_used),
                 env=os.environ,
                 record=record,
                 state=state,
