@@ -80,7 +80,8 @@ def append_knowledge(home: Path, events: Sequence[Event]) -> None:
             pass
         if scan.torn_tail is not None:
             repair_torn_tail(scan.torn_tail)
-        writer = SegmentWriter(log_dir, epoch=scan.last_epoch + 1, next_seq=scan.next_seq)
+            scan.repaired = True
+        writer = SegmentWriter.continuing(log_dir, scan)
         try:
             writer.append(encode_record(list(events)))
             writer.sync()

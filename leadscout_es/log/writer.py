@@ -17,7 +17,7 @@ from pathlib import Path
 from leadscout_es import faults
 from leadscout_es.errors import StorageError
 from leadscout_es.log.framing import encode_frame, encode_header
-from leadscout_es.log.segments import fsync_dir, list_segments, segment_name
+from leadscout_es.log.segments import LogScan, fsync_dir, list_segments, segment_name
 
 DEFAULT_ROLL_BYTES = 16 * 1024 * 1024
 
@@ -51,6 +51,34 @@ class SegmentWriter:
         self._dir_mtime = 0
         self._poisoned: StorageError | None = None
         self._open_segment()
+
+    @classmethod
+    def continuing(cls, log_dir: Path, scan: LogScan, roll_bytes: int = DEFAULT_ROLL_BYTES) -> SegmentWriter:
+        """A writer that appends to the log's last segment while it is under the size limit.
+
+        For logs written in many short, lock-held sessions (the knowledge log), so that each
+        session does not leave a segment of its own. ``scan`` must be a complete scan of the
+        log taken under the same lock, with any torn tail already repaired.
+        """
+        if scan.torn_tail is not None and not scan.repaired:
+            raise ValueError("repair the torn tail before continuing the last segment")
+        segments = list_segments(log_dir)
+        last = segments[-1] if segments else None
+        if last is None or last.stat().st_size >= roll_bytes:
+            return cls(log_dir, epoch=scan.last_epoch + 1, next_seq=scan.next_seq, roll_bytes=roll_bytes)
+        writer = cls.__new__(cls)
+        writer.log_dir, writer.epoch, writer.next_seq = log_dir, scan.last_epoch, scan.next_seq
+        writer.roll_bytes = roll_bytes
+        writer._pending, writer._pending_count = [], 0
+        writer._poisoned = None
+        try:
+            writer._fd = os.open(last, os.O_WRONLY | os.O_APPEND)
+            writer._size = os.fstat(writer._fd).st_size
+        except OSError as exc:
+            raise storage_error("opening the last log segment", exc) from exc
+        writer._segment = last
+        writer._dir_mtime = os.stat(log_dir).st_mtime_ns
+        return writer
 
     # -- segment management -------------------------------------------------------------
     def _open_segment(self) -> None:
