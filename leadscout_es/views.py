@@ -25,8 +25,8 @@ from leadscout_es.events import (
 )
 from leadscout_es.fingerprint import fingerprint
 from leadscout_es.jobs import JobPaths
-from leadscout_es.log.segments import LogScan, iter_records
-from leadscout_es.replay import JobState, replay_log
+from leadscout_es.log.segments import iter_records
+from leadscout_es.replay import JobState
 from leadscout_es.sources import open_source
 
 RowEvent = RowClassified | RowRejected | RowFailed
@@ -109,26 +109,3 @@ def iter_view_chunks(paths: JobPaths, state: JobState) -> Iterator[list[list[Any
             yield chunk
     finally:
         source.close()
-
-
-def job_summary(paths: JobPaths, state: JobState) -> dict[str, Any]:
-    """The job row of a view: the --json summary plus where the input came from."""
-    summary = state.summary()
-    started = state.started
-    if started is not None:
-        summary.update(
-            input_path=started.input_path,
-            input_sha256=started.input_sha256,
-            input_format=started.input_format,
-            sheet=started.sheet,
-            name_column=started.name_column,
-            classifier_version=started.classifier_version,
-            started_at=started.at,
-        )
-    summary["next_row"] = state.next_row
-    return summary
-
-
-def read_job(paths: JobPaths) -> tuple[JobState, LogScan]:
-    scan = LogScan()
-    return replay_log(paths.log_dir, scan), scan

@@ -128,17 +128,7 @@ class FuzzyIndex:
 
     def match_reference(self, token: str) -> FuzzyMatch | None:
         """Straightforward form of :meth:`match` (kept to test that the two agree)."""
-        variant = sa_variant_reference(token)
-        if len(variant) < MIN_LENGTH:
-            return None
-        choices = self._variants.get(variant[0])
-        if not choices:
-            return None
-        found = process.extractOne(variant, choices, scorer=fuzz.ratio, score_cutoff=MIN_SIMILARITY)
-        if found is None:
-            return None
-        _, score, index = found
-        return FuzzyMatch(name=self._names[variant[0]][index], similarity=float(score))
+        return self._match_all(sa_variant_reference(token))
 
     def _candidates(self, first: str, size: int) -> tuple[list[str], list[str]]:
         """The bucket's candidates whose length allows a ratio near the cutoff, in order.
