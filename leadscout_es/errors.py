@@ -19,7 +19,7 @@
     └── ProviderError              LLM provider problems (rate limits, bad keys, ...)
 
 Each error carries a one-line ``message``, a ``hint`` (what to do next) and whether
-retrying can help. Foreign errors (OSError, sqlite3, polars, ...) are translated at the
+retrying can help. Foreign errors (OSError, sqlite3, zipfile, pyarrow, httpx, ...) are translated at the
 edge of the layer that meets them; they never reach the user raw.
 """
 
