@@ -82,12 +82,18 @@ class RowFailed(_Event, tag="row_failed", frozen=True):
 
 
 class BatchCommitted(_Event, tag="batch_committed", frozen=True):
-    """Covers every row event of rows ``first_row .. next_row - 1`` written before it."""
+    """Covers every row event of rows ``first_row .. next_row - 1`` written before it.
+
+    ``counts`` summarises the batch's outcomes as ``(status, method, label, rows)`` so that
+    replay can fold a committed batch without decoding its row record (empty in logs
+    written before it existed; replay then decodes the rows).
+    """
 
     first_row: int
     next_row: int
     position: int = -1
     at: str = ""
+    counts: list[tuple[str, str, str, int]] = []
 
 
 class LlmRequested(_Event, tag="llm_requested", frozen=True):
@@ -243,6 +249,29 @@ def decode_record(payload: bytes | memoryview, *, seq: int = -1) -> list[Event]:
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         _explain(payload, seq, exc)
         raise  # pragma: no cover - _explain always raises
+
+
+_ROW_TAGS = (b"\xaerow_classified", b"\xacrow_rejected", b"\xaarow_failed")
+
+
+def is_row_record(payload: bytes | memoryview) -> bool:
+    """Whether a record starts with a row event (the runner writes a batch's row events, and
+    only those, as one record). A byte probe of the msgpack headers: nothing is decoded."""
+    head = bytes(payload[:24])
+    if not head:
+        return False
+    first = head[0]
+    if 0x90 <= first <= 0x9F:
+        offset = 1
+    elif first == 0xDC:
+        offset = 3
+    elif first == 0xDD:
+        offset = 5
+    else:
+        return False
+    if len(head) <= offset or not 0x90 <= head[offset] <= 0x9F:
+        return False
+    return head[offset + 1 :].startswith(_ROW_TAGS)
 
 
 def decode_record_summary(payload: bytes | memoryview, *, seq: int = -1) -> list[SummaryEvent]:

@@ -57,7 +57,14 @@ from leadscout_es.pipelining import (
 )
 from leadscout_es.progress import NullProgress, ProgressSink
 from leadscout_es.providers import build_escalator
-from leadscout_es.replay import JobState, RowEvent, apply, apply_batch, replay_log
+from leadscout_es.replay import (
+    JobState,
+    RowEvent,
+    apply,
+    apply_batch,
+    batch_counts,
+    replay_log,
+)
 from leadscout_es.sources import open_source
 from leadscout_es.sources.base import Batch, Source
 
@@ -430,7 +437,9 @@ class _Run:
             writer.sync()
             faults.kill_point("after_fsync_before_commit")
             next_row = batch.first_row + len(batch.rows)
-            marker = BatchCommitted(batch.first_row, next_row, batch.position, utc_now())
+            marker = BatchCommitted(
+                batch.first_row, next_row, batch.position, utc_now(), batch_counts(events)
+            )
             writer.append(encode_record([marker]))
             writer.flush()
             faults.kill_point("after_commit")

@@ -32,6 +32,7 @@ from leadscout_es.events import (
     RowRejected,
     RuleLearned,
     decode_record_summary,
+    is_row_record,
 )
 from leadscout_es.log.segments import LogScan, iter_records
 
@@ -261,22 +262,65 @@ def finish(state: JobState) -> JobState:
     return state
 
 
-_ROW_TYPES = frozenset({RowClassified, RowClassifiedSummary, RowRejected, RowFailed})
+def batch_counts(events: list[RowEvent]) -> list[tuple[str, str, str, int]]:
+    """The ``counts`` a ``batch_committed`` marker carries for its batch's row events."""
+    counts = Counter(_outcome_key(ev) for ev in events)
+    return [(*key, n) for key, n in sorted(counts.items())]
+
+
+def _commit_counted(state: JobState, marker: BatchCommitted) -> bool:
+    """Fold a batch from its marker's counts alone; False if anything looks off (then the
+    caller decodes the row record and folds it event by event, reporting findings)."""
+    first, nxt = marker.first_row, marker.next_row
+    if not marker.counts or state.pending or first != state.next_row:
+        return False
+    if sum(c[3] for c in marker.counts) != nxt - first:
+        return False
+    done = state.done_rows
+    if len(done) < nxt:
+        done.extend(bytes(nxt - len(done)))
+    elif done.find(1, first, nxt) != -1:
+        return False
+    done[first:nxt] = b"\x01" * (nxt - first)
+    counts = state.outcome_counts
+    for status, method, label, n in marker.counts:
+        counts[(status, method, label)] += n
+    state.events += nxt - first + 1
+    state.rows_done += nxt - first
+    state.next_row = nxt
+    state.position = marker.position
+    state.batches += 1
+    return True
 
 
 def replay_log(log_dir: Path, scan: LogScan | None = None) -> JobState:
-    """Verify and fold a whole log directory."""
+    """Verify and fold a whole log directory.
+
+    A batch's row record is held undecoded until its marker arrives: a marker with counts
+    folds the batch without decoding it; anything else decodes the rows and folds them.
+    """
     state = JobState()
-    row_types = _ROW_TYPES
+    held: list[tuple[int, memoryview]] = []  # row records not decoded yet
+
+    def release() -> None:
+        for held_seq, held_payload in held:
+            rows = decode_record_summary(held_payload, seq=held_seq)
+            state.events += len(rows)
+            state.pending.extend(rows)  # type: ignore[arg-type]
+        held.clear()
+
     for seq, payload in iter_records(log_dir, scan):
-        events = decode_record_summary(payload, seq=seq)
-        if row_types.issuperset(map(type, events)):
-            # A batch's row outcomes: they wait for their marker in bulk.
-            state.events += len(events)
-            state.pending.extend(events)  # type: ignore[arg-type]
+        if is_row_record(payload):
+            held.append((seq, payload))
             continue
+        events = decode_record_summary(payload, seq=seq)
         for ev in events:
+            if type(ev) is BatchCommitted and len(held) == 1 and _commit_counted(state, ev):
+                held.clear()
+                continue
+            release()
             apply(state, ev)
             if type(ev) is JobStarted:
                 state.started_seq = seq
+    release()
     return finish(state)

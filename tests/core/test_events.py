@@ -17,21 +17,23 @@ from leadscout_es.replay import JobState, apply
 SAMPLE_VALUES: dict[Any, Any] = {str: "x", int: 3, float: 0.5, bool: True}
 
 
+def sample_value(hint: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if hint in SAMPLE_VALUES:
+        return SAMPLE_VALUES[hint]
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [sample_value(item), sample_value(item)]
+    if origin is tuple:
+        return tuple(sample_value(arg) for arg in typing.get_args(hint))
+    if origin is dict:
+        return {"k": 1}
+    return None  # an optional: X | None
+
+
 def sample(event_type: type[Any]) -> Any:
     hints = typing.get_type_hints(event_type)
-    kwargs: dict[str, Any] = {}
-    for field in msgspec.structs.fields(event_type):
-        hint = hints[field.name]
-        origin = typing.get_origin(hint)
-        if hint in SAMPLE_VALUES:
-            kwargs[field.name] = SAMPLE_VALUES[hint]
-        elif origin is list:
-            kwargs[field.name] = ["a", "b"]
-        elif origin is dict:
-            kwargs[field.name] = {"k": 1}
-        else:  # an optional: X | None
-            kwargs[field.name] = None
-    return event_type(**kwargs)
+    return event_type(**{f.name: sample_value(hints[f.name]) for f in msgspec.structs.fields(event_type)})
 
 
 def test_the_union_lists_every_event_type() -> None:

@@ -20,7 +20,7 @@ from leadscout_es.events import (
     decode_record,
     encode_record,
 )
-from leadscout_es.replay import fold
+from leadscout_es.replay import batch_counts, fold
 
 
 def started(job_id: str = "j") -> JobStarted:
@@ -120,9 +120,17 @@ def test_done_rows_always_equal_the_committed_row_bitmap(events: list[Event]) ->
     assert sum(state.by_status.values()) == state.rows_done
 
 
-@given(st.lists(st.tuples(st.integers(1, 5), st.sampled_from(["ok", "abstained"])), max_size=12))
-def test_replaying_a_log_from_disk_equals_folding_its_full_events(batches: list[tuple[int, str]]) -> None:
-    """replay_log decodes row outcomes as summaries; the state must not differ."""
+@given(
+    st.lists(st.tuples(st.integers(1, 5), st.sampled_from(["ok", "abstained"]), st.booleans()),
+             max_size=12),
+    st.booleans(),
+)
+def test_replaying_a_log_from_disk_equals_folding_its_full_events(
+    batches: list[tuple[int, str, bool]], crash_tail: bool
+) -> None:
+    """replay_log folds batches from marker counts, or decodes row outcomes as summaries
+    (markers without counts: logs written before counts existed); the state must equal
+    the fold of the full events either way, uncommitted tail included."""
     import tempfile
     from pathlib import Path
 
@@ -136,15 +144,21 @@ def test_replaying_a_log_from_disk_equals_folding_its_full_events(batches: list[
         events: list[Event] = [started()]
         writer.append(encode_record(events))
         first = 0
-        for size, status in batches:
+        for size, status, with_counts in batches:
             rows = [RowClassified(i, status, "ngram", "indian", 0.7, "e" * 40) for i in range(first, first + size)]
-            marker = BatchCommitted(first, first + size)
+            counts = batch_counts(list(rows)) if with_counts else []
+            marker = BatchCommitted(first, first + size, -1, "", counts)
             writer.append(encode_record(rows))
             writer.append(encode_record([marker]))
             writer.sync()
             writer.maybe_roll()
             events += [*rows, marker]
             first += size
+        if crash_tail:  # a batch whose marker never made it
+            tail = [RowClassified(first, "ok", "lexicon", "white", 0.9, "t")]
+            writer.append(encode_record(tail))
+            writer.sync()
+            events += tail
         writer.close()
         from_disk = replay_log(log_dir)
         decoded = [ev for seq, p in iter_records(log_dir) for ev in decode_record(p, seq=seq)]
@@ -152,3 +166,5 @@ def test_replaying_a_log_from_disk_equals_folding_its_full_events(batches: list[
     full = fold(events)
     assert from_disk.summary() == full.summary()
     assert from_disk.next_row == full.next_row and bytes(from_disk.done_rows) == bytes(full.done_rows)
+    assert (from_disk.events, from_disk.batches, from_disk.uncommitted_rows) == (
+        full.events, full.batches, full.uncommitted_rows)
